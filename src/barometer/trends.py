@@ -1,0 +1,346 @@
+"""Trends across waves: harmonise onto one questionnaire, estimate, test changes.
+
+Waves are compared through the codebook's ``previous`` mappings only: a v2
+respondents table is first *harmonised* onto v1 codes (2026's "Département"
+and "Région" fold into 2025's "Département ou Région"; "Le Chat" is the same
+option as "Le Chat (Mistral)"), questions or options that exist in one wave
+only are dropped and listed, never compared.
+
+The change between two waves is the difference of two design-based
+proportions from independent samples.  Treating the waves as the strata of a
+pooled design, its linearised variance is the sum of the two variances
+(R: ``svyby(~y, ~wave, design)`` then ``svycontrast``), so the test is a
+Wald z-test on ``p2 - p1`` with standard error ``sqrt(se1² + se2²)``.
+Organisations that answered both waves make the samples slightly dependent;
+the panel is small and the test ignores it (conservative when the answers
+are positively correlated).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from barometer.codebook import Codebook, load_codebook, multiple_variable
+from barometer.indicators import Indicator, expand_indicators, indicator_values
+from barometer.survey import proportion
+
+ENSEMBLE = "ensemble"
+
+
+@dataclass(frozen=True)
+class Harmonised:
+    """A respondents table recoded onto an earlier questionnaire version."""
+
+    data: pd.DataFrame
+    version: str
+    dropped: tuple[str, ...]
+    """Variables that have no counterpart in the target version."""
+
+
+def _chain(codebook: Codebook, target: str) -> list[Codebook]:
+    chain = [codebook]
+    while chain[-1].version != target:
+        previous = chain[-1].previous_version
+        if previous is None:
+            raise ValueError(f"codebook {codebook.version} does not lead back to {target}")
+        chain.append(load_codebook(previous))
+    return chain
+
+
+def _harmonise_step(data: pd.DataFrame, codebook: Codebook, previous: Codebook) -> Harmonised:
+    out = data.copy()
+    dropped: list[str] = []
+    for question in codebook.substantive:
+        mapping = question.previous
+        if mapping is None:
+            continue
+        if mapping.question is None:
+            present = [v for v in question.variables if v in out]
+            out = out.drop(columns=present)
+            dropped.extend(present)
+            continue
+        target = previous.question(mapping.question)
+        if question.type == "multiple":
+            for code in question.codes:
+                column = multiple_variable(question.id, code)
+                if column not in out:
+                    continue
+                new_code = mapping.options.get(code, code)
+                values = out.pop(column)
+                if new_code is None:
+                    dropped.append(column)
+                    continue
+                new_column = multiple_variable(target.id, new_code)
+                out[new_column] = values if new_column not in out else out[new_column] | values
+        elif question.is_categorical:
+            for variable in question.variables:
+                if variable not in out:
+                    continue
+                recode = dict(mapping.options)
+                codes = out[variable].astype(object).map(lambda c, r=recode: r.get(c, c))
+                out[variable] = pd.Categorical(
+                    codes, categories=target.codes, ordered=target.ordered
+                )
+    return Harmonised(data=out, version=previous.version, dropped=tuple(dropped))
+
+
+def harmonise(data: pd.DataFrame, codebook: Codebook, target: str) -> Harmonised:
+    """Recode a respondents table onto the codes of an earlier version.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents of a wave whose questionnaire is ``codebook``.
+    codebook : Codebook
+        That wave's codebook.
+    target : str
+        The version to compare on (``"v1"``).
+
+    Returns
+    -------
+    Harmonised
+        The recoded table and the variables dropped for having no counterpart.
+    """
+    chain = _chain(codebook, target)
+    current = Harmonised(data=data, version=codebook.version, dropped=())
+    for newer, older in itertools.pairwise(chain):
+        step = _harmonise_step(current.data, newer, older)
+        current = Harmonised(step.data, step.version, current.dropped + step.dropped)
+    return current
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of a proportion between two independent waves."""
+
+    difference: float
+    se: float
+    ci_low: float
+    ci_high: float
+    statistic: float
+    pvalue: float
+
+
+def change(p_from: float, se_from: float, p_to: float, se_to: float, level: float = 0.95) -> Change:
+    """Test the difference of two proportions estimated on independent samples.
+
+    Parameters
+    ----------
+    p_from, se_from : float
+        Estimate and linearised standard error in the earlier wave.
+    p_to, se_to : float
+        The same in the later wave.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    Change
+        ``difference = p_to - p_from``, its standard error, normal CI, the
+        Wald z statistic and its two-sided p-value.
+
+    Examples
+    --------
+    >>> round(change(0.40, 0.03, 0.50, 0.04).pvalue, 4)
+    0.0455
+    """
+    difference = p_to - p_from
+    se = float(np.hypot(se_from, se_to))
+    z = stats.norm.ppf(0.5 + level / 2)
+    statistic = difference / se if se > 0 else np.nan
+    pvalue = float(2 * stats.norm.sf(abs(statistic))) if se > 0 else np.nan
+    return Change(difference, se, difference - z * se, difference + z * se, statistic, pvalue)
+
+
+def _groups(data: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndarray]]:
+    groups = [(ENSEMBLE, np.ones(len(data), dtype=bool))]
+    if by is not None:
+        values = data[by].astype(object)
+        for code in data[by].cat.categories if hasattr(data[by], "cat") else values.unique():
+            mask = (values == code).to_numpy()
+            if mask.any():
+                groups.append((str(code), mask))
+    return groups
+
+
+def wave_estimates(
+    waves: Mapping[str, pd.DataFrame],
+    indicators: list[Indicator],
+    *,
+    by: str | None = "org_type",
+    weight: str = "weight",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Estimate every indicator in every (harmonised) wave, overall and by group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: indicator, label, family, group, wave, estimate, se, ci_low,
+        ci_high, n (unweighted base of those asked). An indicator missing from
+        a wave (a question of one wave only) has no row for that wave.
+    """
+    rows = []
+    for wave, data in waves.items():
+        weights = data[weight].to_numpy(dtype=float)
+        for indicator in indicators:
+            try:
+                values = indicator_values(data, indicator).to_numpy()
+            except KeyError:
+                continue
+            for group, mask in _groups(data, by):
+                y = np.where(mask, values, np.nan)
+                n = int(np.sum(~np.isnan(y)))
+                if n == 0:
+                    continue
+                result = proportion(y, weights, level=level)
+                rows.append(
+                    {
+                        "indicator": indicator.id,
+                        "label": indicator.label,
+                        "family": indicator.family,
+                        "group": group,
+                        "wave": str(wave),
+                        "estimate": result.estimate,
+                        "se": result.se,
+                        "ci_low": result.ci_low,
+                        "ci_high": result.ci_high,
+                        "n": n,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def wave_changes(
+    estimates: pd.DataFrame, *, level: float = 0.95, alpha: float = 0.05, min_base: int = 30
+) -> pd.DataFrame:
+    """Compute the changes between consecutive waves, in percentage points, with tests.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        Output of :func:`wave_estimates`.
+    level : float
+        Confidence level of the change's interval.
+    alpha : float
+        A change is ``significant`` when its p-value is below ``alpha`` and
+        both bases reach ``min_base``.
+    min_base : int
+        Smallest unweighted base for a change to be called a change.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: indicator, label, family, group, wave_from, wave_to,
+        estimate_from, estimate_to, change_points, ci_low, ci_high (points),
+        pvalue, n_from, n_to, significant.
+    """
+    rows = []
+    for (indicator, group), frame in estimates.groupby(["indicator", "group"], sort=False):
+        frame = frame.sort_values("wave")
+        records = frame.to_dict("records")
+        for before, after in itertools.pairwise(records):
+            result = change(before["estimate"], before["se"], after["estimate"], after["se"], level)
+            enough = min(before["n"], after["n"]) >= min_base
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "label": before["label"],
+                    "family": before["family"],
+                    "group": group,
+                    "wave_from": before["wave"],
+                    "wave_to": after["wave"],
+                    "estimate_from": before["estimate"],
+                    "estimate_to": after["estimate"],
+                    "change_points": 100 * result.difference,
+                    "ci_low": 100 * result.ci_low,
+                    "ci_high": 100 * result.ci_high,
+                    "pvalue": result.pvalue,
+                    "n_from": before["n"],
+                    "n_to": after["n"],
+                    "significant": bool(enough and result.pvalue < alpha),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def trend_inputs(
+    waves: Mapping[str, tuple[pd.DataFrame, Codebook]], target: str | None = None
+) -> tuple[dict[str, pd.DataFrame], Codebook, dict[str, tuple[str, ...]]]:
+    """Harmonise every wave onto the earliest questionnaire version.
+
+    Parameters
+    ----------
+    waves : mapping
+        Wave id → (respondents, codebook).
+    target : str, optional
+        Version to compare on; the earliest ``previous_version`` reachable by
+        default.
+
+    Returns
+    -------
+    tuple
+        (wave id → harmonised respondents, the target codebook, wave id →
+        variables dropped as not comparable).
+    """
+    if target is None:
+        root = next(iter(waves.values()))[1]
+        while root.previous_version is not None:
+            root = load_codebook(root.previous_version)
+        target = root.version
+    harmonised = {w: harmonise(d, cb, target) for w, (d, cb) in waves.items()}
+    return (
+        {w: h.data for w, h in harmonised.items()},
+        load_codebook(target),
+        {w: h.dropped for w, h in harmonised.items()},
+    )
+
+
+def comparable_indicators(codebook: Codebook) -> list[Indicator]:
+    """Return the indicators of the target codebook (one-wave questions are never compared)."""
+    return expand_indicators(codebook)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}\u202f%"
+
+
+def _points(value: float) -> str:
+    rounded = round(abs(value))
+    return f"{rounded} point" + ("s" if rounded >= 2 else "")
+
+
+def change_sentences(changes: pd.DataFrame, group_labels: Mapping[str, str]) -> list[str]:
+    """French sentences for the significant changes only.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Output of :func:`wave_changes`.
+    group_labels : mapping
+        Group code → French label (``"ensemble"`` → "l'ensemble des répondants").
+
+    Returns
+    -------
+    list of str
+        One sentence per significant change, largest first.
+    """
+    significant = changes[changes["significant"]].copy()
+    significant["size"] = significant["change_points"].abs()
+    sentences = []
+    for row in significant.sort_values("size", ascending=False).itertuples():
+        verb = "progresse" if row.change_points > 0 else "recule"
+        who = group_labels.get(row.group, row.group)
+        pvalue = f"{row.pvalue:.3f}".replace(".", ",")
+        sentences.append(
+            f"« {row.label} » {verb} de {_points(row.change_points)} chez {who} "
+            f"entre {row.wave_from} et {row.wave_to} ({_pct(row.estimate_from)} → "
+            f"{_pct(row.estimate_to)}, p = {pvalue})."
+        )
+    return sentences
