@@ -183,3 +183,28 @@ def test_trend_inputs_harmonise_every_wave_onto_the_root_version():
     assert np.array_equal(
         data["2026"]["org_type"].cat.categories, data["2025"]["org_type"].cat.categories
     )
+
+
+def test_change_table_is_french():
+    changes = pd.DataFrame(
+        {
+            "label": ["Usage régulier de l'IA"],
+            "group": ["ensemble"],
+            "wave_from": ["2025"],
+            "wave_to": ["2026"],
+            "estimate_from": [0.305],
+            "estimate_to": [0.25],
+            "change_points": [-5.5],
+            "ci_low": [-9.25],
+            "ci_high": [-1.75],
+            "pvalue": [0.0042],
+            "significant": [True],
+        }
+    )
+    from barometer.trends import change_table
+
+    row = change_table(changes).iloc[0]
+    assert row["Avant"] == "30,5\u202f%"
+    assert row["Évolution (points)"] == "\u22125,5"
+    assert row["IC à 95\u202f% (points)"] == "[\u22129,2 ; \u22121,8]"
+    assert row["p"] == "0,004"

@@ -77,6 +77,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return run(waves=args.wave, jobs=args.jobs, html=not args.no_html, force=args.force)
 
 
+def _cmd_peers(args: argparse.Namespace) -> int:
+    from barometer.peers import write_wave_reports
+
+    if not args.all and not args.respondent:
+        raise ValueError("give --respondent PSEUDONYM (repeatable) or --all")
+    mapping, out_dir, seconds = write_wave_reports(
+        args.wave, respondents=None if args.all else args.respondent
+    )
+    print(f"wrote {len(mapping)} peer report(s) to {out_dir} in {seconds:.1f} s")
+    print(f"mapping pseudonym → file: {out_dir / 'peers-mapping.csv'} (never publish it)")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``barometer`` command."""
     parser = argparse.ArgumentParser(
@@ -109,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="the export file (CSV or XLSX) or its wave folder")
     p.add_argument("--codebook", default=None, help="codebook version (default from wave.yaml)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("peers", help="write peer-positioning reports (private, never published)")
+    p.add_argument("--wave", required=True, help="wave id")
+    p.add_argument("--respondent", action="append", help="pseudonym (repeatable)")
+    p.add_argument("--all", action="store_true", help="every respondent who gave a contact")
+    p.set_defaults(func=_cmd_peers)
 
     p = sub.add_parser("run", help="execute every notebook for every wave and publish HTML")
     p.add_argument("--wave", action="append", help="wave id (repeatable; default all)")

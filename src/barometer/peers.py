@@ -23,13 +23,15 @@ report agrees with the published tables.
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from barometer.codebook import Codebook, multiple_variable
+from barometer import paths
+from barometer.codebook import Codebook, load_codebook, multiple_variable
 from barometer.indicators import expand_indicators, indicator_values
 from barometer.survey import proportion
 
@@ -429,3 +431,51 @@ def write_reports(
     mapping = pd.DataFrame(rows, columns=["respondent_id", "file"])
     mapping.to_csv(out_dir / "peers-mapping.csv", index=False)
     return mapping
+
+
+def write_wave_reports(
+    wave_id: str, *, respondents: list[str] | None = None, min_peers: int = MIN_PEERS
+) -> tuple[pd.DataFrame, Path, float]:
+    """Write the peer reports of a processed wave into ``reports/<wave>/peers``.
+
+    Parameters
+    ----------
+    wave_id : str
+        A wave cleaned by ``barometer clean`` (``data/processed/<wave>``).
+    respondents : list of str, optional
+        Pseudonyms; every respondent who gave a contact by default.
+    min_peers : int
+        Smallest number of peers behind any share shown.
+
+    Returns
+    -------
+    tuple
+        The pseudonym → file mapping, the folder, and the seconds it took.
+    """
+    from barometer.waves import get_wave
+
+    started = time.perf_counter()
+    wave = get_wave(wave_id)
+    processed = paths.processed_dir(wave.id)
+    source = processed / "respondents.parquet"
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: run `barometer clean --wave {wave.id}` first")
+    data = pd.read_parquet(source)
+    profiles = traits = None
+    if (processed / "profiles.parquet").is_file():
+        profiles = pd.read_parquet(processed / "profiles.parquet")
+    if (processed / "profile-description.parquet").is_file():
+        traits = pd.read_parquet(processed / "profile-description.parquet")
+    out_dir = paths.reports_dir(wave.id) / "peers"
+    mapping = write_reports(
+        data,
+        load_codebook(wave.codebook),
+        out_dir,
+        wave=wave.id,
+        respondents=respondents,
+        profiles=profiles,
+        traits=traits,
+        synthetic=wave.synthetic,
+        min_peers=min_peers,
+    )
+    return mapping, out_dir, time.perf_counter() - started

@@ -344,3 +344,41 @@ def change_sentences(changes: pd.DataFrame, group_labels: Mapping[str, str]) -> 
             f"{_pct(row.estimate_to)}, p = {pvalue})."
         )
     return sentences
+
+
+def _fr(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace("-", "\u2212").replace(".", ",")
+
+
+def change_table(changes: pd.DataFrame, group: str = ENSEMBLE) -> pd.DataFrame:
+    """Return the public French table of the changes of one group.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Output of :func:`wave_changes`.
+    group : str
+        The group to show (``"ensemble"`` by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator and pair of waves, numbers formatted in French.
+    """
+    rows = changes[changes["group"] == group]
+    return pd.DataFrame(
+        {
+            "Indicateur": rows["label"],
+            "De": rows["wave_from"],
+            "À": rows["wave_to"],
+            "Avant": [f"{_fr(100 * v)}\u202f%" for v in rows["estimate_from"]],
+            "Après": [f"{_fr(100 * v)}\u202f%" for v in rows["estimate_to"]],
+            "Évolution (points)": [_fr(v) for v in rows["change_points"]],
+            "IC à 95\u202f% (points)": [
+                f"[{_fr(lo)} ; {_fr(hi)}]"
+                for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
+            ],
+            "p": [_fr(v, 3) for v in rows["pvalue"]],
+            "Significative": ["oui" if s else "non" for s in rows["significant"]],
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,120 @@
+# barometer: scope=all, needs=01_clean
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python (barometer)
+#     language: python
+#     name: barometer
+# ---
+
+# %% [markdown]
+# # Évolutions d'une vague à l'autre
+#
+# Ce carnet compare les vagues du baromètre AI4Impact. Les réponses de chaque
+# vague sont d'abord ramenées au questionnaire de la première vague (par
+# exemple, « Département » et « Région » de 2026 sont regroupés en
+# « Département ou Région » comme en 2025) ; les questions posées une seule
+# année ne sont jamais comparées.
+#
+# Pour chaque indicateur : l'estimation pondérée de chaque vague avec son
+# intervalle de confiance à 95 %, l'évolution en points et un test de la
+# différence. Une évolution n'est qualifiée comme telle que si le test la
+# soutient (p < 0,05) et si chaque base compte au moins 30 répondants.
+
+# %% tags=["parameters"]
+waves: str = ""  # vagues à comparer, séparées par des virgules (vide : toutes)
+by: str = "org_type"  # variable de ventilation
+min_base: int = 30  # base minimale pour qualifier une évolution
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from barometer import paths
+from barometer.codebook import load_codebook
+from barometer.trends import (
+    change_sentences,
+    change_table,
+    comparable_indicators,
+    trend_inputs,
+    wave_changes,
+    wave_estimates,
+)
+from barometer.waves import get_wave, list_waves
+
+wave_ids = [w.strip() for w in waves.split(",") if w.strip()] or [w.id for w in list_waves()]
+registered = {w: get_wave(w) for w in wave_ids}
+inputs = {
+    w: (
+        pd.read_parquet(paths.processed_dir(w) / "respondents.parquet"),
+        load_codebook(info.codebook),
+    )
+    for w, info in registered.items()
+}
+synthetic = any(info.synthetic for info in registered.values())
+
+# %% [markdown]
+# ## Vagues comparées
+
+# %%
+harmonised, target, dropped = trend_inputs(inputs)
+display(
+    pd.DataFrame(
+        {
+            "Vague": list(registered),
+            "Questionnaire": [info.codebook for info in registered.values()],
+            "Répondants": [len(harmonised[w]) for w in registered],
+            "Données": ["synthétiques" if i.synthetic else "réelles" for i in registered.values()],
+            "Variables non comparables": [", ".join(dropped[w]) or "—" for w in registered],
+        }
+    ).set_index("Vague")
+)
+
+# %%
+indicators = comparable_indicators(target)
+estimates = wave_estimates(harmonised, indicators, by=by)
+changes = wave_changes(estimates, min_base=min_base)
+out_dir = paths.processed_dir("trends")
+out_dir.mkdir(parents=True, exist_ok=True)
+estimates.to_csv(out_dir / "trend-estimates.csv", index=False)
+changes.to_csv(out_dir / "trend-changes.csv", index=False)
+
+# %% [markdown]
+# ## Évolutions significatives
+
+# %%
+group_labels = {"ensemble": "l'ensemble des répondants"} | {
+    code: f"les répondants « {label} »" for code, label in target.question(by).labels.items()
+}
+sentences = change_sentences(changes, group_labels)
+if len(registered) < 2:
+    display(Markdown("Une seule vague est disponible : aucune évolution ne peut être mesurée."))
+elif sentences:
+    display(Markdown("\n".join(f"- {s}" for s in sentences)))
+else:
+    display(Markdown("Aucune évolution n'est statistiquement significative."))
+
+# %% [markdown]
+# ## Tableau des évolutions (ensemble des répondants)
+
+# %%
+display(change_table(changes).style.hide(axis="index"))
+
+# %% [markdown]
+# Source : baromètre AI4Impact. Échantillons volontaires : les pondérations
+# corrigent la composition de chaque échantillon, pas l'auto-sélection des
+# répondants. Les organisations ayant répondu à plusieurs vagues rendent les
+# échantillons légèrement dépendants ; le test l'ignore.
+
+# %%
+if synthetic:
+    display(
+        Markdown(
+            "**Données synthétiques** : ces résultats ne décrivent aucune organisation réelle."
+        )
+    )
