@@ -56,6 +56,7 @@ _COMPLETION_KEYS = {"pages", "min_share"}
 _QUESTION_KEYS = {
     "id",
     "type",
+    "short",
     "role",
     "section",
     "text",
@@ -165,6 +166,8 @@ class Question:
     type: QuestionType
     text: str
     section: str | None = None
+    short: str | None = None
+    """A short French name for axes, table headers and profile traits."""
     role: str | None = None
     column: str | None = None
     identifier: bool = False
@@ -495,6 +498,7 @@ def _build_question(path: Path, index: int, raw: object, previous_version: str) 
         type=data["type"],
         text=str(data["text"]),
         section=None if data.get("section") is None else str(data["section"]),
+        short=str(data.get("short") or data["text"]),
         role=data.get("role"),
         column=data.get("column"),
         identifier=bool(data.get("identifier", False)),
