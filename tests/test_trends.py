@@ -206,5 +206,5 @@ def test_change_table_is_french():
     row = change_table(changes).iloc[0]
     assert row["Avant"] == "30,5\u202f%"
     assert row["Évolution (points)"] == "\u22125,5"
-    assert row["IC à 95\u202f% (points)"] == "[\u22129,2 ; \u22121,8]"
+    assert row["IC à 95\u202f% (points)"] == "[\u22129,3 ; \u22121,8]"  # half away from zero
     assert row["p"] == "0,004"

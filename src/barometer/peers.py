@@ -32,6 +32,7 @@ import pandas as pd
 
 from barometer import paths
 from barometer.codebook import Codebook, load_codebook, multiple_variable
+from barometer.french import format_percent
 from barometer.indicators import expand_indicators, indicator_values
 from barometer.survey import proportion
 
@@ -281,9 +282,7 @@ def _add_profile(position: PeerPosition, profiles, traits, respondent_id: str) -
 
 
 def _fr_percent(value: float | None) -> str:
-    if value is None:
-        return "effectif insuffisant"
-    return f"{value:.0f}\u202f%"
+    return "effectif insuffisant" if value is None else format_percent(value)
 
 
 _CSS = """

@@ -51,7 +51,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.special import expit, logit
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 __all__ = [
@@ -59,6 +58,7 @@ __all__ = [
     "ProportionResult",
     "RaoScottResult",
     "column_tests",
+    "holm",
     "mean",
     "pairwise_proportions",
     "proportion",
@@ -760,6 +760,38 @@ def _group_estimates(
     return labels, estimate, counts, cov
 
 
+def holm(pvalues: np.ndarray) -> np.ndarray:
+    """Return Holm-adjusted p-values.
+
+    The same values as ``statsmodels.stats.multitest.multipletests(p,
+    method="holm")[1]``, written out because statsmodels runs a full
+    ``gc.collect()`` on every Holm call (about 0.2 s in a loaded process),
+    which would dominate the cost of a banner table.
+
+    Parameters
+    ----------
+    pvalues : numpy.ndarray
+        Raw p-values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> holm(np.array([0.01, 0.04, 0.03])).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    pvalues = np.asarray(pvalues, dtype=float)
+    order = np.argsort(pvalues, kind="stable")
+    factors = len(pvalues) - np.arange(len(pvalues))
+    adjusted = np.minimum(np.maximum.accumulate(pvalues[order] * factors), 1.0)
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
+
+
 def pairwise_proportions(
     y: Any, group: Any, weights: Any = None, *, level: float = 0.05, strata: Any = None
 ) -> pd.DataFrame:
@@ -826,7 +858,8 @@ def _pairs_frame(
     frame = pd.DataFrame(rows, columns=columns)
     frame["p_value"] = 2.0 * stats.norm.sf(np.abs(frame["z"].to_numpy(dtype=float)))
     if len(frame):
-        reject, adjusted, _, _ = multipletests(frame["p_value"], alpha=level, method="holm")
+        adjusted = holm(frame["p_value"].to_numpy(dtype=float))
+        reject = adjusted <= level  # as statsmodels: reject when the adjusted p <= level
     else:
         reject, adjusted = np.zeros(0, dtype=bool), np.zeros(0)
     frame["p_adjusted"] = adjusted

@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from barometer.codebook import Codebook, load_codebook, multiple_variable
+from barometer.french import format_number, format_percent
 from barometer.indicators import Indicator, expand_indicators, indicator_values
 from barometer.survey import proportion
 
@@ -307,10 +308,6 @@ def comparable_indicators(codebook: Codebook) -> list[Indicator]:
     return expand_indicators(codebook)
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}\u202f%"
-
-
 def _points(value: float) -> str:
     rounded = round(abs(value))
     return f"{rounded} point" + ("s" if rounded >= 2 else "")
@@ -337,17 +334,13 @@ def change_sentences(changes: pd.DataFrame, group_labels: Mapping[str, str]) -> 
     for row in significant.sort_values("size", ascending=False).itertuples():
         verb = "progresse" if row.change_points > 0 else "recule"
         who = group_labels.get(row.group, row.group)
-        pvalue = f"{row.pvalue:.3f}".replace(".", ",")
+        pvalue = format_number(row.pvalue, 3)
         sentences.append(
             f"« {row.label} » {verb} de {_points(row.change_points)} chez {who} "
-            f"entre {row.wave_from} et {row.wave_to} ({_pct(row.estimate_from)} → "
-            f"{_pct(row.estimate_to)}, p = {pvalue})."
+            f"entre {row.wave_from} et {row.wave_to} ({format_percent(100 * row.estimate_from)} → "
+            f"{format_percent(100 * row.estimate_to)}, p = {pvalue})."
         )
     return sentences
-
-
-def _fr(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace("-", "\u2212").replace(".", ",")
 
 
 def change_table(changes: pd.DataFrame, group: str = ENSEMBLE) -> pd.DataFrame:
@@ -371,14 +364,14 @@ def change_table(changes: pd.DataFrame, group: str = ENSEMBLE) -> pd.DataFrame:
             "Indicateur": rows["label"],
             "De": rows["wave_from"],
             "À": rows["wave_to"],
-            "Avant": [f"{_fr(100 * v)}\u202f%" for v in rows["estimate_from"]],
-            "Après": [f"{_fr(100 * v)}\u202f%" for v in rows["estimate_to"]],
-            "Évolution (points)": [_fr(v) for v in rows["change_points"]],
+            "Avant": [format_percent(100 * v, 1) for v in rows["estimate_from"]],
+            "Après": [format_percent(100 * v, 1) for v in rows["estimate_to"]],
+            "Évolution (points)": [format_number(v, 1) for v in rows["change_points"]],
             "IC à 95\u202f% (points)": [
-                f"[{_fr(lo)} ; {_fr(hi)}]"
+                f"[{format_number(lo, 1)} ; {format_number(hi, 1)}]"
                 for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
             ],
-            "p": [_fr(v, 3) for v in rows["pvalue"]],
+            "p": [format_number(v, 3) for v in rows["pvalue"]],
             "Significative": ["oui" if s else "non" for s in rows["significant"]],
         }
     ).reset_index(drop=True)
