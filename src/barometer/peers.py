@@ -34,7 +34,6 @@ from barometer import paths
 from barometer.codebook import Codebook, load_codebook, multiple_variable
 from barometer.french import format_percent
 from barometer.indicators import expand_indicators, indicator_values
-from barometer.survey import proportion
 
 MIN_PEERS = 10
 GOVERNANCE_QUESTIONS = ("ai_charter", "ai_referent", "training", "personal_data_rule")
@@ -150,11 +149,19 @@ class PeerPosition:
 
 
 def _share(values: np.ndarray, weights: np.ndarray, mask: np.ndarray, min_peers: int):
-    y = np.where(mask, values, np.nan)
-    base = int(np.sum(~np.isnan(y)))
+    """Weighted percent of ``values`` among the peers asked, and their base.
+
+    The ratio estimator of :func:`barometer.survey.proportion`, computed
+    directly: a report shows no interval, and computing only the estimate
+    makes ``--all`` on a 600-answer wave a matter of seconds (the tests check
+    that both agree).
+    """
+    asked = mask & ~np.isnan(values)
+    base = int(asked.sum())
     if base < min_peers:
         return None, base
-    return 100 * proportion(y, weights).estimate, base
+    w = weights[asked]
+    return 100 * float(np.dot(w, values[asked]) / w.sum()), base
 
 
 def _distribution(
