@@ -1,4 +1,3 @@
-# barometer: scope=wave, needs=01_clean
 # ---
 # jupyter:
 #   jupytext:
@@ -11,6 +10,8 @@
 #     language: python
 #     name: barometer
 # ---
+
+# barometer: scope=wave, needs=01_clean
 
 # %% [markdown]
 # # Profils d'usage de l'IA

@@ -1,4 +1,3 @@
-# barometer: scope=wave, needs=01_clean+03_profiles
 # ---
 # jupyter:
 #   jupytext:
@@ -11,6 +10,8 @@
 #     language: python
 #     name: barometer
 # ---
+
+# barometer: scope=wave, needs=01_clean+03_profiles
 
 # %% [markdown]
 # # Les figures de la note stratégique

@@ -1,4 +1,3 @@
-# barometer: scope=all, needs=01_clean
 # ---
 # jupyter:
 #   jupytext:
@@ -11,6 +10,8 @@
 #     language: python
 #     name: barometer
 # ---
+
+# barometer: scope=all, needs=01_clean
 
 # %% [markdown]
 # # Évolutions d'une vague à l'autre

@@ -1,4 +1,3 @@
-# barometer: scope=private, needs=01_clean
 # ---
 # jupyter:
 #   jupytext:
@@ -11,6 +10,8 @@
 #     language: python
 #     name: barometer
 # ---
+
+# barometer: scope=private, needs=01_clean
 
 # %% [markdown]
 # # Aperçu d'un rapport « Se situer parmi ses pairs »

@@ -21,17 +21,19 @@ EXIT_USAGE = 2
 
 
 def _cmd_waves(args: argparse.Namespace) -> int:
+    from barometer.ingest import read_wave_export
     from barometer.waves import list_waves
 
     waves = list_waves(args.raw_dir)
     if not waves:
         print("no wave registered under data/raw/*/wave.yaml")
         return EXIT_OK
-    print(f"{'wave':<8}{'codebook':<10}{'fieldwork':<25}{'file':<28}synthetic")
+    print(f"{'wave':<8}{'codebook':<10}{'fieldwork':<26}{'answers':>8}  {'file':<14}synthetic")
     for w in waves:
         period = f"{w.fieldwork_start} → {w.fieldwork_end}"
+        answers = len(read_wave_export(w))
         synthetic = "yes" if w.synthetic else "no"
-        print(f"{w.id:<8}{w.codebook:<10}{period:<25}{w.file.name:<28}{synthetic}")
+        print(f"{w.id:<8}{w.codebook:<10}{period:<26}{answers:>8}  {w.file.name:<14}{synthetic}")
     return EXIT_OK
 
 
@@ -74,7 +76,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from barometer.pipeline import run
 
-    return run(waves=args.wave, jobs=args.jobs, html=not args.no_html, force=args.force)
+    # ``--notebook NAME`` (repeatable) selects notebooks, the only way to run a private one
+    return run(
+        waves=args.wave,
+        jobs=args.jobs,
+        html=not args.no_html,
+        force=args.force,
+        notebooks=args.notebook,
+    )
 
 
 def _cmd_peers(args: argparse.Namespace) -> int:
@@ -134,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, help="parallel notebook executions")
     p.add_argument("--no-html", action="store_true", help="execute only, render no HTML")
     p.add_argument("--force", action="store_true", help="re-run steps whose inputs did not change")
+    p.add_argument(
+        "--notebook",
+        action="append",
+        help="run only this notebook (name or NN prefix, repeatable; needed for private ones)",
+    )
     p.set_defaults(func=_cmd_run)
     return parser
 
