@@ -27,7 +27,7 @@ kernel: $(STAMP) ## (re)register the Jupyter kernel "barometer" inside .venv
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (barometer)"
 
 report: $(STAMP) ## install, then run every notebook on every wave and publish reports/index.html
-	$(BIN)/barometer waves
+	$(BIN)/barometer run
 
 test: $(STAMP) ## install, then run the linter and the whole test suite
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -598,7 +598,7 @@ def test_shipped_samples_are_small_and_labelled_synthetic() -> None:
     assert (RAW / "2026" / "export.xlsx").stat().st_size < 500_000
     assert (RAW / "2025" / "export.csv").stat().st_size < 700_000
     readme = (RAW / "README.md").read_text(encoding="utf-8").lower()
-    assert "synthétique" in readme and "lecture seule" in readme
+    assert "synthetic" in readme and "read-only" in readme
 
 
 def test_sample_object_exposes_codes_for_the_same_rows() -> None:

@@ -133,7 +133,7 @@ def test_wave_estimates_and_changes_against_hand_values():
     w1 = _wave(["regular", "not_considered", "regular", "dont_know"], [1.0, 1.0, 2.0, 2.0])
     w2 = _wave(["regular", "occasional", "regular", "not_considered"], [1.0, 1.0, 1.0, 1.0])
     specs = [s for s in expand_indicators(V1) if s.id == "adoption"]
-    estimates = wave_estimates({"2025": w1, "2026": w2}, specs, by=None)
+    estimates = wave_estimates({"2025": w1, "2026": w2}, specs, by=None, min_n=1)
     first = estimates.set_index("wave").loc["2025"]
     # p = (1 + 2) / 6 = 0.5; z_i = w_i (y_i - p) / 6 = (1/12, -1/12, 1/6, -1/6);
     # var = n/(n-1) Σ z_i² = 4/3 · (2/144 + 2/36) = 4/3 · 10/144 = 0.0925926
@@ -208,3 +208,17 @@ def test_change_table_is_french():
     assert row["Évolution (points)"] == "\u22125,5"
     assert row["IC à 95\u202f% (points)"] == "[\u22129,3 ; \u22121,8]"  # half away from zero
     assert row["p"] == "0,004"
+
+
+def test_groups_under_the_small_cell_threshold_are_not_estimated():
+    codes = V1.question("ai_status").codes
+    frame = pd.DataFrame(
+        {
+            "ai_status": pd.Categorical(["regular"] * 6 + ["not_considered"], categories=codes),
+            "org_type": pd.Categorical(["association"] * 6 + ["edtech"]),
+            "weight": 1.0,
+        }
+    )
+    specs = [s for s in expand_indicators(V1) if s.id == "adoption"]
+    estimates = wave_estimates({"2025": frame}, specs, by="org_type")
+    assert set(estimates["group"]) == {"ensemble", "association"}  # the lone EdTech is left out

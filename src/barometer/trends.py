@@ -177,8 +177,13 @@ def wave_estimates(
     by: str | None = "org_type",
     weight: str = "weight",
     level: float = 0.95,
+    min_n: int = 5,
 ) -> pd.DataFrame:
     """Estimate every indicator in every (harmonised) wave, overall and by group.
+
+    A group with fewer than ``min_n`` respondents asked is left out (the
+    small-cell rule of the published tables), so it is never estimated,
+    shown or compared.
 
     Returns
     -------
@@ -198,7 +203,7 @@ def wave_estimates(
             for group, mask in _groups(data, by):
                 y = np.where(mask, values, np.nan)
                 n = int(np.sum(~np.isnan(y)))
-                if n == 0:
+                if n < min_n:
                     continue
                 result = proportion(y, weights, level=level)
                 rows.append(
