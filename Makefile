@@ -41,9 +41,12 @@ format: $(STAMP) ## format the code
 	$(BIN)/ruff format src tests benchmarks notebooks
 	$(BIN)/ruff check --fix src tests benchmarks notebooks
 
-lab: $(STAMP) ## open JupyterLab with the package importable and the "barometer" kernel
+lab: $(STAMP) ## open JupyterLab on notebooks/ (.py opened as notebooks, "barometer" kernel)
 	$(BIN)/python -m pip install --quiet -e '.[test,lab]'
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"python": "Jupytext Notebook"}}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
+	BAROMETER_ROOT=$(CURDIR) $(BIN)/jupyter lab --notebook-dir=notebooks
 
 samples: $(STAMP) ## regenerate the synthetic sample waves (data/raw/2025, data/raw/2026)
 	$(BIN)/barometer synth --wave 2025 --n 520 --seed 2025 --out data/raw/2025

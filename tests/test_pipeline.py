@@ -485,3 +485,14 @@ def test_index_lists_figures_and_workbook_once_small_cells_are_hidden(project, c
         workbook.unlink(missing_ok=True)
         for name in ("adoption.png", "adoption.csv", "manifest.csv"):
             (figures / name).unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_parallel_run_leaves_the_process_working_directory_alone(tmp_path, capsys, monkeypatch):
+    # papermill's cwd= would os.chdir() the process from two threads at once and
+    # leave it in one of the projects: the kernels get their folder another way
+    root = make_project(tmp_path)
+    before = Path.cwd()
+    code, _ = rerun(root, capsys, monkeypatch, jobs=2, force=True)
+    assert code == 0
+    assert Path.cwd() == before

@@ -190,7 +190,10 @@ def execute(
                 language="python",
                 progress_bar=False,
                 log_output=False,
-                cwd=str(cwd),
+                # Not papermill's ``cwd=``: it os.chdir()s the whole process, and two
+                # notebooks run by parallel threads would then leave it in the wrong
+                # folder. nbclient starts the kernel in ``resources.metadata.path``.
+                resources={"metadata": {"path": str(cwd)}},
                 execution_timeout=timeout,
                 request_save_on_cell_execute=True,
             )
