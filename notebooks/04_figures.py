@@ -37,10 +37,9 @@ min_base: int = 30  # base en dessous de laquelle un résultat est fragile
 barriers_by_type: str = "sobriety,families,sovereignty"  # freins comparés par type (codes)
 
 # %%
-import io
 
 import pandas as pd
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from barometer import charts, paths, tables
 from barometer.codebook import load_codebook
@@ -103,43 +102,9 @@ def base_of(frame: pd.DataFrame) -> int:
     return int(overall(frame)["base"].max())
 
 
-def show(fig, alt: str) -> None:
-    """Affiche la figure dans le carnet (résolution d'écran), avec son texte alternatif."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    display(Image(buffer.getvalue(), width=700, alt=alt))
-
-
-def publish(
-    ax,
-    name: str,
-    *,
-    title: str,
-    subtitle: str | None,
-    kind: str,
-    details: str,
-    data: pd.DataFrame,
-    base: int,
-    base_label: str = "répondants",
-    weighted: bool = True,
-    notes: tuple[str, ...] = (),
-) -> None:
+def publish(ax, name: str, **options) -> None:
     """Titre, source, enregistrement (PNG, SVG, CSV, manifeste) et affichage."""
-    source = charts.source_line(
-        wave,
-        base,
-        synthetic=info.synthetic,
-        base_label=base_label,
-        **({} if weighted else {"weighting": None}),
-    )
-    fig = charts.finish_figure(
-        ax.figure, title=title, subtitle=subtitle, source=source, notes=notes
-    )
-    alt = f"{kind}. {title.rstrip('.')}. {details}".strip()
-    saved.append(
-        charts.save_figure(fig, name, alt=alt, data=data, wave=wave, title=title, base=base)
-    )
-    show(fig, alt)
+    saved.append(charts.publish_figure(ax, name, wave=wave, synthetic=info.synthetic, **options))
 
 
 def headline(ct: tables.Crosstab) -> tuple[str | None, tuple[str, ...]]:

@@ -36,12 +36,14 @@ min_base: int = 30  # base minimale pour qualifier une évolution
 import pandas as pd
 from IPython.display import Markdown, display
 
-from barometer import paths
+from barometer import charts, paths
 from barometer.codebook import load_codebook
 from barometer.trends import (
     change_sentences,
     change_table,
     comparable_indicators,
+    panel_changes,
+    panel_sizes,
     trend_inputs,
     wave_changes,
     wave_estimates,
@@ -105,6 +107,74 @@ else:
 
 # %%
 display(change_table(changes).style.hide(axis="index"))
+
+# %% [markdown]
+# ## Adoption et chaîne de l'impact, vague par vague
+
+# %%
+families = ("adoption", "stages")
+shown = estimates[(estimates["group"] == "ensemble") & estimates["family"].isin(families)]
+if len(registered) >= 2 and not shown.empty:
+    frame = shown.assign(
+        row=shown["indicator"],
+        row_label=shown["label"],
+        percent=100 * shown["estimate"],
+        suppressed=False,
+        fragile=shown["n"] < min_base,
+    )
+    last = frame["wave"].max()
+    moved = changes[(changes["group"] == "ensemble") & changes["family"].isin(families)]
+    significant = moved[moved["significant"]]
+    title = (
+        f"{len(significant)} évolution(s) significative(s) de l'adoption et des usages"
+        if not significant.empty
+        else "Adoption et usages : aucune évolution significative entre les vagues"
+    )
+    charts.publish_figure(
+        charts.wave_comparison(frame),
+        "evolution-adoption-chaine",
+        wave="trends",
+        period=f"{min(registered)} à {max(registered)}",
+        synthetic=synthetic,
+        title=title,
+        subtitle="Part des répondants, questionnaire harmonisé sur la première vague",
+        kind="Graphique en haltères, une ligne par indicateur, un point par vague",
+        details=" ; ".join(
+            f"{row.row_label} : {charts.format_percent(row.percent)} en {row.wave}"
+            for row in frame[frame["wave"] == last].itertuples()
+        ),
+        data=frame.drop(columns=["estimate", "se"]),
+        base=int(frame.loc[frame["wave"] == last, "n"].max()),
+    )
+
+# %% [markdown]
+# ## Les organisations qui ont répondu à plusieurs vagues
+#
+# Elles sont reliées par leur pseudonyme (jamais par un identifiant). Les
+# évolutions au sein de ce panel ne sont données que s'il compte au moins
+# 30 organisations ; elles sont non pondérées et testées par le test exact de
+# McNemar sur les réponses appariées.
+
+# %%
+respondents_by_wave = harmonised
+sizes = panel_sizes(respondents_by_wave)
+display(
+    sizes.rename(
+        columns={
+            "wave_from": "De",
+            "wave_to": "À",
+            "n_from": "Répondants (avant)",
+            "n_to": "Répondants (après)",
+            "panel": "Présents aux deux vagues",
+        }
+    ).style.hide(axis="index")
+)
+panel = panel_changes(respondents_by_wave, indicators, min_panel=min_base)
+if panel.empty:
+    display(Markdown(f"Aucun panel n'atteint {min_base} organisations : pas d'évolution en panel."))
+else:
+    panel.to_csv(out_dir / "panel-changes.csv", index=False)
+    display(panel.style.hide(axis="index").format(precision=1, decimal=","))
 
 # %% [markdown]
 # Source : baromètre AI4Impact. Échantillons volontaires : les pondérations

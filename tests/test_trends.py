@@ -222,3 +222,37 @@ def test_groups_under_the_small_cell_threshold_are_not_estimated():
     specs = [s for s in expand_indicators(V1) if s.id == "adoption"]
     estimates = wave_estimates({"2025": frame}, specs, by="org_type")
     assert set(estimates["group"]) == {"ensemble", "association"}  # the lone EdTech is left out
+
+
+def _panel_wave(ids, statuses):
+    return pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "ai_status": pd.Categorical(statuses, categories=V1.question("ai_status").codes),
+            "weight": 1.0,
+        }
+    )
+
+
+def test_panel_links_organisations_through_their_pseudonym_only():
+    from barometer.trends import panel_changes, panel_sizes
+
+    ids = [f"p{i:03d}" for i in range(40)]
+    first = _panel_wave([*ids, "x1", "x2"], ["not_considered"] * 30 + ["regular"] * 12)
+    # 20 of the 30 non-users became users; the 10 users stayed users; two newcomers
+    second = _panel_wave(
+        [*ids, "y1", "y2"], ["regular"] * 20 + ["not_considered"] * 10 + ["regular"] * 12
+    )
+    sizes = panel_sizes({"2025": first, "2026": second})
+    assert sizes.to_dict("records") == [
+        {"wave_from": "2025", "wave_to": "2026", "n_from": 42, "n_to": 42, "panel": 40}
+    ]
+    specs = [s for s in expand_indicators(V1) if s.id == "adoption"]
+    changes = panel_changes({"2025": first, "2026": second}, specs, min_panel=30)
+    row = changes.iloc[0]
+    assert row["panel"] == 40
+    assert row["share_from"] == pytest.approx(25.0)  # 10 of the 40 panel members
+    assert row["share_to"] == pytest.approx(75.0)  # 30 of 40
+    # McNemar exact: 20 discordant pairs all one way → p = 2 · 0.5^20
+    assert row["pvalue"] == pytest.approx(2 * 0.5**20)
+    assert panel_changes({"2025": first, "2026": second}, specs, min_panel=41).empty

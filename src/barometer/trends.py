@@ -380,3 +380,98 @@ def change_table(changes: pd.DataFrame, group: str = ENSEMBLE) -> pd.DataFrame:
             "Significative": ["oui" if s else "non" for s in rows["significant"]],
         }
     ).reset_index(drop=True)
+
+
+def panel_sizes(
+    waves: Mapping[str, pd.DataFrame], *, id_column: str = "respondent_id"
+) -> pd.DataFrame:
+    """Count the organisations that answered consecutive waves.
+
+    Organisations are linked through their pseudonym only (the keyed hash of
+    their normalised e-mail or name, the same in every wave), never through
+    an identifier.
+
+    Parameters
+    ----------
+    waves : mapping
+        Wave id → respondents, in chronological order.
+    id_column : str
+        The pseudonym column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        wave_from, wave_to, n_from, n_to, panel (respondents in both).
+    """
+    rows = []
+    for (before, first), (after, second) in itertools.pairwise(waves.items()):
+        common = set(first[id_column]) & set(second[id_column])
+        rows.append(
+            {
+                "wave_from": str(before),
+                "wave_to": str(after),
+                "n_from": len(first),
+                "n_to": len(second),
+                "panel": len(common),
+            }
+        )
+    return pd.DataFrame(rows, columns=["wave_from", "wave_to", "n_from", "n_to", "panel"])
+
+
+def panel_changes(
+    waves: Mapping[str, pd.DataFrame],
+    indicators: list[Indicator],
+    *,
+    min_panel: int = 30,
+    id_column: str = "respondent_id",
+) -> pd.DataFrame:
+    """Measure the changes among the organisations that answered two consecutive waves.
+
+    Only where the panel holds at least ``min_panel`` organisations answering
+    the indicator in both waves.  Panel shares are unweighted (the weights
+    of two waves calibrate two different samples), and the change is tested
+    with McNemar's exact test on the paired answers
+    (``statsmodels.stats.contingency_tables.mcnemar``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        indicator, label, wave_from, wave_to, panel, share_from, share_to
+        (percent), change_points, pvalue; empty when no panel is large enough.
+    """
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    rows = []
+    for (before, first), (after, second) in itertools.pairwise(waves.items()):
+        a = first.set_index(id_column)
+        b = second.set_index(id_column)
+        common = a.index.intersection(b.index)
+        if len(common) < min_panel:
+            continue
+        for indicator in indicators:
+            try:
+                x = indicator_values(a.loc[common], indicator).to_numpy()
+                y = indicator_values(b.loc[common], indicator).to_numpy()
+            except KeyError:
+                continue
+            both = ~np.isnan(x) & ~np.isnan(y)
+            if both.sum() < min_panel:
+                continue
+            x, y = x[both].astype(bool), y[both].astype(bool)
+            table = [[np.sum(x & y), np.sum(x & ~y)], [np.sum(~x & y), np.sum(~x & ~y)]]
+            rows.append(
+                {
+                    "indicator": indicator.id,
+                    "label": indicator.label,
+                    "wave_from": str(before),
+                    "wave_to": str(after),
+                    "panel": int(both.sum()),
+                    "share_from": 100 * x.mean(),
+                    "share_to": 100 * y.mean(),
+                    "change_points": 100 * (y.mean() - x.mean()),
+                    "pvalue": float(mcnemar(table, exact=True).pvalue),
+                }
+            )
+    columns = ["indicator", "label", "wave_from", "wave_to", "panel", "share_from", "share_to",
+               "change_points", "pvalue"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

@@ -53,6 +53,7 @@ from barometer.charts._layout import (
     text_width,
     wrap_to_width,
 )
+from barometer.charts._publish import publish_figure, show_figure
 from barometer.charts._save import (
     MANIFEST_COLUMNS,
     contact_sheet,
@@ -94,10 +95,12 @@ __all__ = [
     "profile_color",
     "profile_heatmap",
     "profile_sizes",
+    "publish_figure",
     "published_data",
     "read_manifest",
     "sample_composition",
     "save_figure",
+    "show_figure",
     "source_line",
     "stacked_bars",
     "stage_heatmap",

@@ -348,7 +348,7 @@ def source_line(
     Parameters
     ----------
     wave : str
-        The wave id (``"2025"``).
+        The wave id (``"2025"``), or several (``"2025 à 2027"``: then « vagues »).
     base : int
         The unweighted number of respondents behind the figure.
     synthetic : bool
@@ -378,7 +378,8 @@ def source_line(
     label = base_label[:-1] if base == 1 and base_label.endswith("s") else base_label
     synthetic_text = " (données synthétiques)" if synthetic else ""
     return (
-        f"Source{NBSP}: baromètre AI4Impact, vague {wave}{synthetic_text} — "
+        f"Source{NBSP}: baromètre AI4Impact, {'vagues' if ' ' in wave else 'vague'} {wave}"
+        f"{synthetic_text} — "
         f"base{NBSP}: {format_number(base)} {label}{weighted} — échantillon volontaire"
     )
 
