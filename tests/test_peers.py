@@ -125,3 +125,20 @@ def test_write_reports_for_those_with_a_contact(tmp_path, data):
 def test_unknown_respondent(data):
     with pytest.raises(KeyError, match="no respondent"):
         peer_position(data, "nobody", V1, wave="2025")
+
+
+def test_shares_agree_with_the_published_crosstab(data):
+    """A peer share is the table's cell for the peer group, computed without the respondent."""
+    from barometer.tables import crosstab
+
+    index = 200  # a foundation: with min_peers=25 its group widens to every foundation
+    respondent = data["respondent_id"].iloc[index]
+    position = peer_position(data, respondent, V1, wave="2025", min_peers=25)
+    assert position.group.level == "type"
+    others = data.drop(index=data.index[index])
+    table = crosstab(others, "ai_status", "org_type", codebook=V1).frame
+    cells = table[(table["col"] == "fondation")].set_index("row")["percent"]
+    labels = V1.question("ai_status").labels
+    for share in position.adoption:
+        code = next(c for c, label in labels.items() if label == share.item)
+        assert share.peers_percent == pytest.approx(cells[code], abs=1e-9), code
