@@ -44,7 +44,13 @@ from IPython.display import HTML, Markdown, display
 from barometer import charts, paths, tables
 from barometer.codebook import load_codebook
 from barometer.privacy import small_cells
-from barometer.trends import comparable_indicators, trend_inputs, wave_changes, wave_estimates
+from barometer.trends import (
+    chart_frame,
+    comparable_indicators,
+    trend_inputs,
+    wave_changes,
+    wave_estimates,
+)
 from barometer.usage_profiles import NOT_ASKED
 from barometer.waves import get_wave, list_waves
 from barometer.weighting import load_weighting_config
@@ -479,16 +485,9 @@ if earlier:
     }
     harmonised, target, _ = trend_inputs(waves)
     indicators = [i for i in comparable_indicators(target) if i.family in ("adoption", "stages")]
-    estimates = wave_estimates(harmonised, indicators, by=None)
-    charts_columns = ("row", "row_label", "percent", "suppressed", "fragile")
-    estimates = estimates.assign(
-        row=estimates["indicator"],
-        row_label=estimates["label"],
-        percent=100 * estimates["estimate"],
-        suppressed=False,
-        fragile=estimates["n"] < min_base,
-    )
-    changes = wave_changes(estimates.drop(columns=list(charts_columns)), min_base=min_base)
+    raw_estimates = wave_estimates(harmonised, indicators, by=None)
+    changes = wave_changes(raw_estimates, min_base=min_base)
+    estimates = chart_frame(raw_estimates, min_base=min_base)
     changes = changes.assign(size=changes["change_points"].abs()).sort_values("size")
     significant = changes[changes["significant"]]
     moved = (significant if not significant.empty else changes).iloc[-1]

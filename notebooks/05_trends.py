@@ -41,6 +41,7 @@ from barometer.codebook import load_codebook
 from barometer.trends import (
     change_sentences,
     change_table,
+    chart_frame,
     comparable_indicators,
     panel_changes,
     panel_sizes,
@@ -115,13 +116,7 @@ display(change_table(changes).style.hide(axis="index"))
 families = ("adoption", "stages")
 shown = estimates[(estimates["group"] == "ensemble") & estimates["family"].isin(families)]
 if len(registered) >= 2 and not shown.empty:
-    frame = shown.assign(
-        row=shown["indicator"],
-        row_label=shown["label"],
-        percent=100 * shown["estimate"],
-        suppressed=False,
-        fragile=shown["n"] < min_base,
-    )
+    frame = chart_frame(shown, min_base=min_base)
     last = frame["wave"].max()
     moved = changes[(changes["group"] == "ensemble") & changes["family"].isin(families)]
     significant = moved[moved["significant"]]

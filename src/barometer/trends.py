@@ -475,3 +475,28 @@ def panel_changes(
     columns = ["indicator", "label", "wave_from", "wave_to", "panel", "share_from", "share_to",
                "change_points", "pvalue"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def chart_frame(estimates: pd.DataFrame, *, min_base: int = 30) -> pd.DataFrame:
+    """Return wave estimates in the tidy form the charts draw.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        Output of :func:`wave_estimates` (groups under the small-cell rule are
+        already left out, so nothing is suppressed).
+    min_base : int
+        Bases under it are flagged fragile.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``estimates`` plus row, row_label, percent (0–100), suppressed, fragile.
+    """
+    return estimates.assign(
+        row=estimates["indicator"],
+        row_label=estimates["label"],
+        percent=100 * estimates["estimate"],
+        suppressed=False,
+        fragile=estimates["n"] < min_base,
+    )
