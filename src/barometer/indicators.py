@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from barometer.codebook import Codebook, multiple_variable
+from barometer.codebook import Codebook, Question, multiple_variable
 from barometer.paths import CONFIG_DIR
 
 _KEYS = {"id", "label", "family", "question", "codes", "each_option"}
@@ -60,8 +60,8 @@ def load_indicator_config(path: str | Path | None = None) -> list[dict]:
     return entries
 
 
-def _find(codebook: Codebook, variable: str):
-    """Return (question, label-owner) for a question id or an array-row id."""
+def question_of(codebook: Codebook, variable: str) -> Question:
+    """Return the question that holds a variable (a question id or an array-row id)."""
     if variable in codebook:
         return codebook.question(variable)
     for question in codebook.of_type("array"):
@@ -90,7 +90,7 @@ def expand_indicators(codebook: Codebook, config: list[dict] | None = None) -> l
     config = load_indicator_config() if config is None else config
     out: list[Indicator] = []
     for entry in config:
-        question = _find(codebook, entry["question"])
+        question = question_of(codebook, entry["question"])
         multiple = question.type == "multiple"
         if entry.get("each_option"):
             for option in question.options:

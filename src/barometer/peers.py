@@ -31,12 +31,11 @@ import numpy as np
 import pandas as pd
 
 from barometer import paths
-from barometer.codebook import Codebook, load_codebook, multiple_variable
+from barometer.codebook import Codebook, load_codebook
 from barometer.french import format_percent
-from barometer.indicators import expand_indicators, indicator_values
+from barometer.indicators import expand_indicators, indicator_values, question_of
 
 MIN_PEERS = 10
-GOVERNANCE_QUESTIONS = ("ai_charter", "ai_referent", "training", "personal_data_rule")
 
 
 @dataclass(frozen=True)
@@ -225,19 +224,21 @@ def peer_position(
     weights = data[weight].to_numpy(dtype=float)
     position = PeerPosition(wave=str(wave), group=group)
 
-    status = codebook.question("ai_status")
-    position.adoption = _distribution(data, index, "ai_status", status, group, weights, min_peers)
-    stages = codebook.question("stages")
-    for row in stages.rows:
-        own = data[row.id].iloc[index]
-        own_text = "non concerné" if pd.isna(own) else stages.label(str(own))
-        users = data[row.id].astype(object)
-        values = np.where(
-            users.notna(), users.isin(["regularly", "occasionally"]).to_numpy(float), np.nan
-        )
+    specs = expand_indicators(codebook)
+    by_family: dict[str, list] = {}
+    for spec in specs:
+        by_family.setdefault(spec.family, []).append(spec)
+    adoption = question_of(codebook, by_family["adoption"][0].question)
+    position.adoption = _distribution(data, index, adoption.id, adoption, group, weights, min_peers)
+    for spec in by_family["stages"]:
+        question = question_of(codebook, spec.question)
+        own = data[spec.question].iloc[index]
+        own_text = "non concerné" if pd.isna(own) else question.label(str(own))
+        values = indicator_values(data, spec).to_numpy()
         percent, base = _share(values, weights, group.mask, min_peers)
-        position.stages.append(Share("stages", row.label, own_text, percent, base))
-    for question_id in GOVERNANCE_QUESTIONS:
+        position.stages.append(Share("stages", spec.label, own_text, percent, base))
+    governance = dict.fromkeys(spec.question for spec in by_family["governance"])
+    for question_id in governance:
         question = codebook.question(question_id)
         own = data[question_id].iloc[index]
         own_text = "non renseigné" if pd.isna(own) else question.label(str(own))
@@ -245,13 +246,11 @@ def peer_position(
             position.governance.append(
                 Share(question.text, share.item, own_text, share.peers_percent, share.peers_base)
             )
-    barriers = codebook.question("barriers")
-    for option in barriers.options:
-        column = multiple_variable("barriers", option.code)
-        values = data[column].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    for spec in by_family["barriers"]:
+        values = indicator_values(data, spec).to_numpy()
         percent, base = _share(values, weights, group.mask, min_peers)
         own = "✔ cité" if values[index] == 1 else ""
-        position.barriers.append(Share("barriers", option.label, own, percent, base))
+        position.barriers.append(Share("barriers", spec.label, own, percent, base))
     position.practices = _practices(data, index, codebook, group, weights, min_peers)
     if profiles is not None:
         _add_profile(position, profiles, traits, respondent_id)
