@@ -46,9 +46,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from barometer import paths
+from barometer.charts import category_map, dendrogram, scree_plot
 from barometer.codebook import load_codebook
 from barometer.french import format_percent
-from barometer.profile_charts import category_map, dendrogram, scree_plot
 from barometer.usage_profiles import fit_profiles
 from barometer.waves import get_wave
 

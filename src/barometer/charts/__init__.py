@@ -41,6 +41,7 @@ from barometer.charts._charter import (
     wrap_label,
 )
 from barometer.charts._compare import sample_composition, wave_comparison
+from barometer.charts._factorial import category_map, dendrogram, scree_plot
 from barometer.charts._frames import FRAGILE_NOTE, SUPPRESSED_NOTE
 from barometer.charts._heatmaps import profile_heatmap, stage_heatmap
 from barometer.charts._layout import (
@@ -76,8 +77,10 @@ __all__ = [
     "apply_charter",
     "bars_with_ci",
     "categorical_colors",
+    "category_map",
     "charter",
     "contact_sheet",
+    "dendrogram",
     "diverging_bars",
     "diverging_colors",
     "figure_notes",
@@ -100,6 +103,7 @@ __all__ = [
     "read_manifest",
     "sample_composition",
     "save_figure",
+    "scree_plot",
     "show_figure",
     "source_line",
     "stacked_bars",

@@ -1,6 +1,6 @@
 """Figures of the profile analysis: scree plot, category map, dendrogram.
 
-Like :mod:`barometer.charts`, these functions draw what the estimators
+Like the other figure functions of :mod:`barometer.charts`, these draw what the estimators
 computed (eigenvalues, category coordinates, the linkage matrix) and compute
 no statistics; each takes ``ax=None`` and returns the axes.
 """
