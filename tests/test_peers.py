@@ -142,3 +142,11 @@ def test_shares_agree_with_the_published_crosstab(data):
     for share in position.adoption:
         code = next(c for c, label in labels.items() if label == share.item)
         assert share.peers_percent == pytest.approx(cells[code], abs=1e-9), code
+
+
+def test_own_answer_is_marked_on_its_row_only(data):
+    position = peer_position(data, data["respondent_id"].iloc[0], V1, wave="2025")
+    charter = V1.question("ai_charter")
+    rows = [s for s in position.governance if s.topic == charter.text]
+    own = charter.label(str(data["ai_charter"].iloc[0]))
+    assert [s.item for s in rows if s.own] == [own]

@@ -240,11 +240,9 @@ def peer_position(
     governance = dict.fromkeys(spec.question for spec in by_family["governance"])
     for question_id in governance:
         question = codebook.question(question_id)
-        own = data[question_id].iloc[index]
-        own_text = "non renseigné" if pd.isna(own) else question.label(str(own))
         for share in _distribution(data, index, question_id, question, group, weights, min_peers):
             position.governance.append(
-                Share(question.text, share.item, own_text, share.peers_percent, share.peers_base)
+                Share(question.text, share.item, share.own, share.peers_percent, share.peers_base)
             )
     for spec in by_family["barriers"]:
         values = indicator_values(data, spec).to_numpy()
