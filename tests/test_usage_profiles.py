@@ -72,3 +72,23 @@ def test_supplementary_questions_describe_but_do_not_build(respondents):
     )
     assert np.array_equal(base.hcpc.labels_, more.hcpc.labels_)
     assert more.mca.supplementary_coordinates_ is not None
+
+
+def test_profile_names_read_naturally():
+    from barometer.usage_profiles import _naming_traits
+
+    description = pd.DataFrame(
+        {
+            "cluster": [1, 1, 1, 1, 1],
+            "category": [
+                "Usage de l'IA : Usage régulier",
+                "ChatGPT : oui",
+                "Charte IA : Adoptée",
+                "Claude : non",
+                "Conception : non concerné",
+            ],
+            "v_test": [9.0, 8.0, 7.0, 6.0, 5.0],
+        }
+    )
+    names = _naming_traits(description)["category"].tolist()
+    assert names == ["Usage régulier", "ChatGPT", "Charte IA : Adoptée"]

@@ -104,15 +104,18 @@ def _prefixed(title: str, text: np.ndarray) -> pd.Series:
 def _naming_traits(description: pd.DataFrame) -> pd.DataFrame:
     """Keep the categories that can name a profile, in words a reader expects.
 
-    "ChatGPT : oui" names a profile as "ChatGPT"; "Charte IA : Adoptée" stays
-    as it is; "… : non" and "… : non concerné" say what a profile lacks and
-    do not name it.
+    "ChatGPT : oui" names a profile as "ChatGPT"; an answer of several words
+    says enough alone ("Usage de l'IA : Usage régulier" → "Usage régulier");
+    a one-word answer keeps its question ("Charte IA : Adoptée"); "… : non"
+    and "… : non concerné" say what a profile lacks and do not name it.
     """
     kept = description[description["v_test"] > 0].copy()
     answers = kept["category"].astype(str).str.rsplit(" : ", n=1)
     answer = answers.str[-1]
     keep = ~answer.isin([NO, NOT_ASKED])
-    kept["category"] = np.where(answer == YES, answers.str[0], kept["category"])
+    several_words = answer.str.contains(" ", regex=False) & (answers.str.len() == 2)
+    names = np.where(several_words, answer, kept["category"])
+    kept["category"] = np.where(answer == YES, answers.str[0], names)
     return kept[keep.to_numpy()]
 
 
