@@ -43,7 +43,7 @@ random_state: int = 0  # graine de la consolidation et du bootstrap
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from barometer import paths
 from barometer.charts import category_map, dendrogram, scree_plot
@@ -128,22 +128,13 @@ for profile in sizes["profile"]:
     display(Markdown(fit.card(profile, sizes)))
 
 # %% [markdown]
-# ## Profils par type d'organisation (pondéré, en % du type)
+# ## Composition des profils par type d'organisation (pondéré, en % du profil)
 
 # %%
-profile_by_type = pd.crosstab(
-    respondents["org_type"].map(codebook.question("org_type").labels),
-    fit.hcpc.labels_,
-    values=respondents["weight"],
-    aggfunc="sum",
-    normalize="index",
-).mul(100)
-profile_by_type.columns = [f"Profil {k}" for k in profile_by_type.columns]
-counts = respondents["org_type"].value_counts()
-small = [codebook.question("org_type").label(c) for c, n in counts.items() if n < 30]
-display(profile_by_type.style.format(precision=0, decimal=","))
-if small:
-    display(Markdown(f"Bases fragiles (moins de 30 répondants) : {', '.join(small)}."))
+by_type = fit.by_question(respondents, codebook, "org_type")
+display(Markdown(f"**{by_type.title}**"))
+display(HTML(by_type.wide().to_html()))
+display(Markdown(by_type.note))
 
 # %% [markdown]
 # ## Stabilité des profils
@@ -155,7 +146,7 @@ if small:
 
 # %%
 if fit.stability is not None:
-    display(fit.stability.style.format(precision=2, decimal=",").hide(axis="index"))
+    display(fit.stability_table().style.format(precision=2, decimal=",").hide(axis="index"))
 
 # %%
 processed.mkdir(parents=True, exist_ok=True)

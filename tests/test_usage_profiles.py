@@ -92,3 +92,19 @@ def test_profile_names_read_naturally():
     )
     names = _naming_traits(description)["category"].tolist()
     assert names == ["Usage régulier", "ChatGPT", "Charte IA : Adoptée"]
+
+
+def test_profiles_by_type_is_a_suppressed_published_table(respondents):
+    fit = fit_profiles(respondents, V1, ["ai_status", "ai_charter"], n_clusters=3, n_boot=2)
+    table = fit.by_question(respondents, V1, "org_type")
+    frame = table.frame
+    assert set(frame["col"].astype(str)) == {"ensemble", "1", "2", "3"}
+    small = frame[(frame["n"] > 0) & (frame["n"] < 5)]
+    assert not small.empty  # 240 respondents over 8 types × 3 profiles: some cells are tiny
+    assert small["suppressed"].all()
+    published = table.published
+    assert published.loc[published["suppressed"], "percent"].isna().all()
+    assert "Profil 1" in table.wide().columns.str.cat()
+    french = fit.stability_table()
+    assert list(french.columns[:3]) == ["Profil", "Mesure", "Moyenne"]
+    assert french["Profil"].iloc[0] == "Ensemble"

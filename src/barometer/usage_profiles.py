@@ -24,6 +24,7 @@ from barometer.codebook import Codebook, Question, multiple_variable
 from barometer.french import format_number, format_percent
 from barometer.profiles import HCPC, MCA, describe_profiles, profile_stability
 from barometer.profiles import suggest_profile_names as _suggest
+from barometer.tables import Crosstab, crosstab
 
 NOT_ASKED = "non concerné"
 YES, NO = "oui", "non"
@@ -179,6 +180,69 @@ class ProfileFit:
             lines += ["", "Moins fréquent que dans l'ensemble :"]
             lines += [f"- {row.category}" for row in under.itertuples()]
         return "\n".join(lines)
+
+    def by_question(
+        self, respondents: pd.DataFrame, codebook: Codebook, question: str, **options
+    ) -> Crosstab:
+        """Cross the profiles with a question, as a published, suppressed table.
+
+        Parameters
+        ----------
+        respondents : pandas.DataFrame
+            The respondents the profiles were fitted on (same rows, same order).
+        codebook : Codebook
+            Their questionnaire.
+        question : str
+            The question in rows (e.g. the organisation type).
+        **options
+            Passed to :func:`barometer.tables.crosstab` (``min_count``…).
+
+        Returns
+        -------
+        barometer.tables.Crosstab
+            Weighted composition of each profile (columns) by the question's
+            answers, with CIs, letters, the Rao–Scott test, and small cells
+            suppressed.
+        """
+        labels = np.asarray(self.hcpc.labels_)
+        data = respondents.assign(
+            profile=pd.Categorical(
+                [str(k) for k in labels], categories=[str(k) for k in sorted(self.names)]
+            )
+        )
+        return crosstab(
+            data,
+            question,
+            "profile",
+            codebook=codebook,
+            col_labels={str(k): f"Profil {k}" for k in self.names},
+            col_text="Profil d'usage",
+            **options,
+        )
+
+    def stability_table(self) -> pd.DataFrame:
+        """Return the bootstrap stability with French headers and labels, for publication."""
+        if self.stability is None:
+            return pd.DataFrame()
+        table = self.stability.copy()
+        table["cluster"] = [
+            "Ensemble" if c == "ensemble" else f"Profil {c}" for c in table["cluster"]
+        ]
+        table["measure"] = table["measure"].map(
+            {"ARI": "Indice de Rand ajusté", "Jaccard": "Indice de Jaccard"}
+        )
+        return table.rename(
+            columns={
+                "cluster": "Profil",
+                "measure": "Mesure",
+                "mean": "Moyenne",
+                "sd": "Écart-type",
+                "q_low": "Quantile 5 %",
+                "median": "Médiane",
+                "q_high": "Quantile 95 %",
+                "n_boot": "Rééchantillonnages",
+            }
+        )
 
     def sizes(self, weights: np.ndarray) -> pd.DataFrame:
         """Return per profile: name, unweighted count and weighted share (percent)."""
