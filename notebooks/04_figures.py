@@ -514,7 +514,8 @@ if earlier:
         + ".",
         notes=(
             f"Base de la vague {previous.id} : {charts.format_number(int(bases[previous.id]))} "
-            "répondants. Évolution significative : test de Wald au seuil de 5 %, "
+            "répondants. Évolution significative : test de Wald au seuil de 5 % après "
+            "correction de Holm, "
             f"bases d'au moins {min_base} répondants.",
         ),
         data=estimates.drop(columns=["estimate", "se"]).assign(

@@ -25,7 +25,8 @@
 # Pour chaque indicateur : l'estimation pondérée de chaque vague avec son
 # intervalle de confiance à 95 %, l'évolution en points et un test de la
 # différence. Une évolution n'est qualifiée comme telle que si le test la
-# soutient (p < 0,05) et si chaque base compte au moins 30 répondants.
+# soutient (p < 0,05 après correction de Holm sur l'ensemble des indicateurs
+# suivis dans chaque groupe) et si chaque base compte au moins 30 répondants.
 
 # %% tags=["parameters"]
 waves: str = ""  # vagues à comparer, séparées par des virgules (vide : toutes)
@@ -46,6 +47,7 @@ from barometer.trends import (
     panel_changes,
     panel_sizes,
     trend_inputs,
+    variable_labels,
     wave_changes,
     wave_estimates,
 )
@@ -74,7 +76,9 @@ display(
             "Questionnaire": [info.codebook for info in registered.values()],
             "Répondants": [len(harmonised[w]) for w in registered],
             "Données": ["synthétiques" if i.synthetic else "réelles" for i in registered.values()],
-            "Variables non comparables": [", ".join(dropped[w]) or "—" for w in registered],
+            "Questions ou réponses non comparables": [
+                ", ".join(variable_labels(inputs[w][1], dropped[w])) or "—" for w in registered
+            ],
         }
     ).set_index("Vague")
 )

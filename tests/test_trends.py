@@ -198,6 +198,7 @@ def test_change_table_is_french():
             "ci_low": [-9.25],
             "ci_high": [-1.75],
             "pvalue": [0.0042],
+            "pvalue_holm": [0.0042],
             "significant": [True],
         }
     )
@@ -207,7 +208,7 @@ def test_change_table_is_french():
     assert row["Avant"] == "30,5\u202f%"
     assert row["Évolution (points)"] == "\u22125,5"
     assert row["IC à 95\u202f% (points)"] == "[\u22129,3 ; \u22121,8]"  # half away from zero
-    assert row["p"] == "0,004"
+    assert row["p (Holm)"] == "0,0042"
 
 
 def test_groups_under_the_small_cell_threshold_are_not_estimated():
@@ -256,3 +257,19 @@ def test_panel_links_organisations_through_their_pseudonym_only():
     # McNemar exact: 20 discordant pairs all one way → p = 2 · 0.5^20
     assert row["pvalue"] == pytest.approx(2 * 0.5**20)
     assert panel_changes({"2025": first, "2026": second}, specs, min_panel=41).empty
+
+
+def test_changes_are_holm_adjusted_within_each_group():
+    from barometer.survey import holm
+
+    rows = []
+    for i, (before, after) in enumerate([(0.30, 0.45), (0.30, 0.36), (0.50, 0.52)]):
+        for wave, p in (("2025", before), ("2026", after)):
+            rows.append({"indicator": f"i{i}", "label": f"i{i}", "family": "f", "group": "ensemble",
+                         "wave": wave, "estimate": p, "se": 0.03, "n": 300})  # fmt: skip
+    changes = wave_changes(pd.DataFrame(rows))
+    raw = changes["pvalue"].to_numpy()
+    assert changes["pvalue_holm"].to_numpy() == pytest.approx(holm(raw))
+    # raw p: 0.0004, 0.157, 0.637 → only the first survives the adjustment
+    assert changes["significant"].tolist() == [True, False, False]
+    assert (changes["pvalue_holm"] >= changes["pvalue"]).all()

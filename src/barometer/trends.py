@@ -19,7 +19,7 @@ are positively correlated).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +27,9 @@ import pandas as pd
 from scipy import stats
 
 from barometer.codebook import Codebook, load_codebook, multiple_variable
-from barometer.french import format_number, format_percent
+from barometer.french import format_number, format_percent, format_pvalue
 from barometer.indicators import Indicator, expand_indicators, indicator_values
-from barometer.survey import proportion
+from barometer.survey import holm, proportion
 
 ENSEMBLE = "ensemble"
 
@@ -235,8 +235,8 @@ def wave_changes(
     level : float
         Confidence level of the change's interval.
     alpha : float
-        A change is ``significant`` when its p-value is below ``alpha`` and
-        both bases reach ``min_base``.
+        A change is ``significant`` when both bases reach ``min_base`` and its
+        Holm-adjusted p-value is below ``alpha``.
     min_base : int
         Smallest unweighted base for a change to be called a change.
 
@@ -245,7 +245,16 @@ def wave_changes(
     pandas.DataFrame
         Tidy: indicator, label, family, group, wave_from, wave_to,
         estimate_from, estimate_to, change_points, ci_low, ci_high (points),
-        pvalue, n_from, n_to, significant.
+        pvalue, pvalue_holm, n_from, n_to, significant.
+
+    Notes
+    -----
+    A barometer follows some fifty indicators in each group: at the 5 %
+    level, two waves drawn from the same population would show two or three
+    "significant" changes per group by chance alone.  The p-values are
+    therefore Holm-adjusted over the indicators of each group and pair of
+    waves (the changes whose bases reach ``min_base``), with
+    :func:`barometer.survey.holm`.
     """
     rows = []
     for (indicator, group), frame in estimates.groupby(["indicator", "group"], sort=False):
@@ -270,10 +279,21 @@ def wave_changes(
                     "pvalue": result.pvalue,
                     "n_from": before["n"],
                     "n_to": after["n"],
-                    "significant": bool(enough and result.pvalue < alpha),
+                    "eligible": bool(enough and np.isfinite(result.pvalue)),
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame.assign(pvalue_holm=[], significant=[]).drop(columns="eligible")
+    frame["pvalue_holm"] = np.nan
+    eligible = frame[frame["eligible"]]
+    for _, family in eligible.groupby(["group", "wave_from", "wave_to"], sort=False):
+        frame.loc[family.index, "pvalue_holm"] = holm(family["pvalue"].to_numpy(dtype=float))
+    frame["significant"] = frame["eligible"] & (frame["pvalue_holm"] < alpha)
+    columns = [c for c in frame.columns if c not in ("eligible", "significant", "pvalue_holm")]
+    position = columns.index("pvalue") + 1
+    ordered = [*columns[:position], "pvalue_holm", *columns[position:], "significant"]
+    return frame[ordered]
 
 
 def trend_inputs(
@@ -339,11 +359,11 @@ def change_sentences(changes: pd.DataFrame, group_labels: Mapping[str, str]) -> 
     for row in significant.sort_values("size", ascending=False).itertuples():
         verb = "progresse" if row.change_points > 0 else "recule"
         who = group_labels.get(row.group, row.group)
-        pvalue = format_number(row.pvalue, 3)
+        pvalue = format_pvalue(row.pvalue_holm if hasattr(row, "pvalue_holm") else row.pvalue)
         sentences.append(
             f"« {row.label} » {verb} de {_points(row.change_points)} chez {who} "
             f"entre {row.wave_from} et {row.wave_to} ({format_percent(100 * row.estimate_from)} → "
-            f"{format_percent(100 * row.estimate_to)}, p = {pvalue})."
+            f"{format_percent(100 * row.estimate_to)}, {pvalue})."
         )
     return sentences
 
@@ -376,7 +396,10 @@ def change_table(changes: pd.DataFrame, group: str = ENSEMBLE) -> pd.DataFrame:
                 f"[{format_number(lo, 1)} ; {format_number(hi, 1)}]"
                 for lo, hi in zip(rows["ci_low"], rows["ci_high"], strict=True)
             ],
-            "p": [format_number(v, 3) for v in rows["pvalue"]],
+            "p (Holm)": [
+                format_pvalue(v).removeprefix("p = ").removeprefix("p ") if np.isfinite(v) else "–"
+                for v in rows["pvalue_holm"]
+            ],
             "Significative": ["oui" if s else "non" for s in rows["significant"]],
         }
     ).reset_index(drop=True)
@@ -500,3 +523,36 @@ def chart_frame(estimates: pd.DataFrame, *, min_base: int = 30) -> pd.DataFrame:
         suppressed=False,
         fragile=estimates["n"] < min_base,
     )
+
+
+def variable_labels(codebook: Codebook, variables: Iterable[str]) -> list[str]:
+    """Name respondent-table variables in French, for the public pages.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The questionnaire the variables come from.
+    variables : iterable of str
+        Column names (``"ai_budget"``, ``"tools__agents"``, ``"stage_suivi"``).
+
+    Returns
+    -------
+    list of str
+        ``"Budget IA"``, ``"Outils : Agents IA et automatisations (n8n, Zapier…)"``…
+
+    Examples
+    --------
+    >>> variable_labels(load_codebook("v2"), ["ai_budget", "tools__agents"])
+    ['Budget IA', 'Outils : Agents IA et automatisations (n8n, Zapier…)']
+    """
+    names = []
+    for variable in variables:
+        question_id, _, code = variable.partition("__")
+        if question_id in codebook and code:
+            question = codebook.question(question_id)
+            names.append(f"{question.short} : {question.label(code)}")
+        elif question_id in codebook:
+            names.append(codebook.question(question_id).short or question_id)
+        else:
+            names.append(variable)
+    return names
