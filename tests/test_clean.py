@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +13,10 @@ from hypothesis import strategies as st
 from barometer.clean import REASONS, CleaningConfig, clean_wave, parse_datetimes
 from barometer.codebook import load_codebook
 
+# the valid answers of one respondent, shared with the malformed-export corpus
+sys.path.insert(0, str(Path(__file__).parent / "data" / "malformed"))
+from make_corpus import BASE
+
 V1 = load_codebook("v1")
 V2 = load_codebook("v2")
 
@@ -17,45 +24,7 @@ V2 = load_codebook("v2")
 def v1_row(**answers):
     """A complete, valid v1 export row; keyword arguments override cells by column."""
     row = dict.fromkeys(V1.export_columns(), "")
-    base = {
-        "id": "1",
-        "submitdate": "2025-03-10 10:00:00",
-        "startdate": "2025-03-10 09:50:00",
-        "lastpage": "8",
-        "ipaddr": "192.0.2.1",
-        "consent": "J'accepte",
-        "email": "",
-        "orgname": "",
-        "publishconsent": "Non",
-        "orgtype": "Association",
-        "orgsize": "1 à 9 salariés",
-        "purpose[SQ001]": "Oui",
-        "audiences[SQ001]": "Oui",
-        "region": "Bretagne",
-        "role": "Direction",
-        "maturity": "En bonne voie",
-        "aistatus": "Usage régulier",
-        "usagemode": "Usage encadré par la structure",
-        "frequency": "Hebdomadaire",
-        "tools[SQ001]": "Oui",
-        "access": "Version gratuite",
-        "stage[SQ001]": "Oui, régulièrement",
-        "tasks[SQ001]": "Oui",
-        "benefits[SQ001]": "Oui",
-        "barriers[SQ001]": "Oui",
-        "charter": "Non",
-        "referent": "Non",
-        "training": "Aucune",
-        "datarule": "Aucune règle",
-        "beneficiaryinfo": "Parfois",
-        "sovereignty": "4",
-        "preference": "Indifférent",
-        "footprint": "Parfois",
-        "footprintsearch": "Ne sait pas",
-        "expectations[SQ001]": "Oui",
-        "stance": "Pragmatique",
-        "opportunity": "5 - Une opportunité",
-    }
+    base = {**BASE, "id": "1", "ipaddr": "192.0.2.1"}
     row.update(base)
     row.update(answers)
     return row

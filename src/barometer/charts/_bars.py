@@ -293,6 +293,23 @@ def _scale_order(
     return [c for c in order if c in categories]
 
 
+def _segments_input(
+    frame: pd.DataFrame,
+    bar: str,
+    bar_label: str | None,
+    category: str,
+    label: str | None,
+    value: str,
+    caller: str,
+) -> tuple[pd.DataFrame, dict, dict]:
+    """Check a bars × segments frame; return it with the bar and segment labels."""
+    needed = [bar, category, value] + [c for c in (bar_label, label) if c]
+    df = check_frame(frame, needed, caller)
+    check_values(df, value, caller)
+    check_unique(df, [bar, category], caller)
+    return df, label_map(df, bar, bar_label, caller), label_map(df, category, label, caller)
+
+
 def diverging_bars(
     frame: pd.DataFrame,
     ax: Axes | None = None,
@@ -351,12 +368,7 @@ def diverging_bars(
     matplotlib.axes.Axes
     """
     caller = "diverging_bars"
-    needed = [bar, category, value] + [c for c in (bar_label, label) if c]
-    df = check_frame(frame, needed, caller)
-    check_values(df, value, caller)
-    check_unique(df, [bar, category], caller)
-    bars = label_map(df, bar, bar_label, caller)
-    categories = label_map(df, category, label, caller)
+    df, bars, categories = _segments_input(frame, bar, bar_label, category, label, value, caller)
     scale = _scale_order(categories, order, positive_first, caller)
     n = len(scale)
     if negative is None:
@@ -458,12 +470,7 @@ def stacked_bars(
     matplotlib.axes.Axes
     """
     caller = "stacked_bars"
-    needed = [bar, category, value] + [c for c in (bar_label, label) if c]
-    df = check_frame(frame, needed, caller)
-    check_values(df, value, caller)
-    check_unique(df, [bar, category], caller)
-    bars = label_map(df, bar, bar_label, caller)
-    categories = label_map(df, category, label, caller)
+    df, bars, categories = _segments_input(frame, bar, bar_label, category, label, value, caller)
     if unknown := [c for c in muted if c not in categories]:
         raise ValueError(f"{caller}: muted codes {unknown} are not answers of the frame")
     coloured = [c for c in categories if c not in muted]
